@@ -34,10 +34,11 @@ export function layoutExtent(
 
 /** True when the layout visits `size` consecutive elements in row-major order starting at `offset`. */
 export function isContiguousLayout(shape: readonly number[], strides: readonly number[]): boolean {
+  // No elements: vacuously contiguous, whatever the strides (NumPy agrees).
+  if (shape.includes(0)) return true;
   let expected = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     const d = shape[i];
-    if (d === 0) return true;
     if (d === 1) continue;
     if (strides[i] !== expected) return false;
     expected *= d;

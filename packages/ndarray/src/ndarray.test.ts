@@ -203,6 +203,9 @@ describe('element access and copies', () => {
     const row = a.slice(1);
     expect(row.contiguous()).toBe(row);
     expect(zeros([0, 3]).slice(null, 2).shape).toEqual([0]);
+    const empty = zeros([2, 0]).transpose();
+    expect(empty.isContiguous).toBe(true);
+    expect(empty.contiguous()).toBe(empty);
   });
 
   it('copy owns its buffer; astype converts', () => {
