@@ -11,5 +11,6 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
     environment: 'node',
     pool: 'threads',
+    reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });
