@@ -25,6 +25,8 @@ export default class SummaryReporter implements Reporter {
       count(f.tasks, acc);
     }
     acc.failed += errors.length;
-    console.log(`\n${acc.passed} passed, ${acc.failed} failed${acc.skipped ? `, ${acc.skipped} skipped` : ''}`);
+    console.log(
+      `\n${acc.passed} passed, ${acc.failed} failed${acc.skipped ? `, ${acc.skipped} skipped` : ''}`,
+    );
   }
 }
