@@ -19,7 +19,7 @@ export { formatArray } from './format.js';
 export type { ReduceOptions } from './iter.js';
 export { assign, map, reduce, zip } from './iter.js';
 export type { Layout, SliceSpec } from './layout.js';
-export { coalesce, isContiguousLayout, layoutExtent, reshapeStrides } from './layout.js';
+export { coalesce, inferShape, isContiguousLayout, layoutExtent, reshapeStrides } from './layout.js';
 export type { StridedOperand } from './loops.js';
 export { forEachRun } from './loops.js';
 export type { NestedArray } from './ndarray.js';
