@@ -8,7 +8,11 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/conformance/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+    ],
     environment: 'node',
     pool: 'threads',
     reporters: ['default', './scripts/summary-reporter.ts'],

@@ -7,7 +7,6 @@ import {
   normalizeAxes,
   normalizeAxis,
   reshapeStrides,
-  ShapeError,
   shapeSize,
 } from './index.js';
 
@@ -35,7 +34,9 @@ describe('shape utilities', () => {
     expect(() => normalizeAxis('sum', 3, 3)).toThrow(
       'sum: axis must be an integer in [-3, 2] for rank 3, got 3',
     );
-    expect(() => normalizeAxis('sum', 0, 0)).toThrow('sum: axis must be null for a 0-d array, which has no axes, got 0');
+    expect(() => normalizeAxis('sum', 0, 0)).toThrow(
+      'sum: axis must be null for a 0-d array, which has no axes, got 0',
+    );
     expect(normalizeAxes('f', null, 3)).toEqual([0, 1, 2]);
     expect(normalizeAxes('f', [-1, 0], 3)).toEqual([0, 2]);
     expect(normalizeAxes('f', 1, 3)).toEqual([1]);

@@ -73,7 +73,8 @@ export function broadcastShapesFor(fn: string, shapes: readonly (readonly number
  * when `axis` is not an integer in `[-ndim, ndim)`.
  */
 export function normalizeAxis(fn: string, axis: number, ndim: number, arg = 'axis'): number {
-  if (ndim === 0) throw new ShapeError(`${fn}: ${arg} must be null for a 0-d array, which has no axes, got ${axis}`);
+  if (ndim === 0)
+    throw new ShapeError(`${fn}: ${arg} must be null for a 0-d array, which has no axes, got ${axis}`);
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
     throw new ShapeError(
       `${fn}: ${arg} must be an integer in [${-ndim}, ${ndim - 1}] for rank ${ndim}, got ${axis}`,
