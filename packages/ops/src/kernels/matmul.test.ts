@@ -1,16 +1,11 @@
 import { NDArray, zeros } from '@lucid-ts/ndarray';
 import { describe, expect, it } from 'vitest';
+import { rand } from '../../test/helpers.js';
 import { gemm, matmulKernel } from './matmul.js';
 
-function rand(shape: readonly number[], seed = 1, dtype: 'float32' | 'float64' = 'float64'): NDArray {
-  const a = zeros(shape, { dtype });
-  let s = seed >>> 0;
-  for (let i = 0; i < a.size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a.data[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return a;
-}
+/** The shared LCG uniforms, in [-1, 1). */
+const randUnit = (shape: readonly number[], seed = 1, dtype: 'float32' | 'float64' = 'float64') =>
+  rand(shape, seed, dtype, 1);
 
 /** Naive triple loop over 2-D operands of any strides, in float64. */
 function naive(a: NDArray, b: NDArray): Float64Array {
@@ -40,16 +35,16 @@ function expectNear(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol
 
 describe('matmulKernel', () => {
   it('blocked path: sizes crossing every block boundary (MC, KC, NC and partial tiles)', () => {
-    const a = rand([70, 300], 1);
-    const b = rand([300, 1031], 2);
+    const a = randUnit([70, 300], 1);
+    const b = randUnit([300, 1031], 2);
     const out = matmulKernel(a, b);
     expect(out.shape).toEqual([70, 1031]);
     expectNear(out.data, naive(a, b), 1e-13);
   });
 
   it('transposed, flipped and stepped operands are read in place', () => {
-    const a = rand([90, 67], 3).transpose(); // [67, 90], column-major
-    const b = rand([181, 45], 4).slice({ step: 2 }).flip(1); // [91 -> 90.., 45] stepped and flipped
+    const a = randUnit([90, 67], 3).transpose(); // [67, 90], column-major
+    const b = randUnit([181, 45], 4).slice({ step: 2 }).flip(1); // [91 -> 90.., 45] stepped and flipped
     const b2 = b.slice({ stop: 90 });
     const out = matmulKernel(a, b2);
     expectNear(out.data, naive(a, b2), 1e-13);
@@ -66,16 +61,16 @@ describe('matmulKernel', () => {
       [2, 200, 300],
       [64, 1, 64],
     ]) {
-      const a = rand([m, k], m + k);
-      const b = rand([k, n], n);
+      const a = randUnit([m, k], m + k);
+      const b = randUnit([k, n], n);
       expectNear(matmulKernel(a, b).data, naive(a, b), 1e-13);
       expectNear(matmulKernel(a, b.transpose().copy().transpose()).data, naive(a, b), 1e-13);
     }
   });
 
   it('batches with broadcast (stride-0) batch axes', () => {
-    const a = rand([3, 5, 40], 5);
-    const b = rand([1, 40, 33], 6).broadcastTo([2, 3, 40, 33]);
+    const a = randUnit([3, 5, 40], 5);
+    const b = randUnit([1, 40, 33], 6).broadcastTo([2, 3, 40, 33]);
     const ab = a.broadcastTo([2, 3, 5, 40]);
     const out = matmulKernel(ab, b);
     expect(out.shape).toEqual([2, 3, 5, 33]);
@@ -96,8 +91,8 @@ describe('matmulKernel', () => {
   });
 
   it('float32 accumulates in float64 and rounds once', () => {
-    const a = rand([33, 600], 7, 'float32');
-    const b = rand([600, 40], 8, 'float32');
+    const a = randUnit([33, 600], 7, 'float32');
+    const b = randUnit([600, 40], 8, 'float32');
     const out = matmulKernel(a, b);
     expect(out.dtype).toBe('float32');
     const ref = naive(a, b);
@@ -117,8 +112,8 @@ describe('matmulKernel', () => {
   });
 
   it('gemm accumulates into a block of a larger C', () => {
-    const a = rand([5, 3], 9);
-    const b = rand([3, 6], 10);
+    const a = randUnit([5, 3], 9);
+    const b = randUnit([3, 6], 10);
     const c = new Float64Array(8 * 10).fill(1);
     gemm(5, 6, 3, a.data, 0, 3, 1, b.data, 0, 6, 1, c, 2 * 10 + 3, 10);
     const ref = naive(a, b);

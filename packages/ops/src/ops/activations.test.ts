@@ -1,24 +1,17 @@
 import { ArgumentError, array, type NDArray, zeros } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectClose, f64, flat } from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { elu, gelu, leakyRelu, relu, selu, sigmoid, silu, softplus } from './activations.js';
 import { sum } from './sum.js';
 
-const f64 = (x: number[] | number) => array(x, { dtype: 'float64' });
-const flat = (x: NDArray) => [x.toArray()].flat(4) as number[];
 const { NaN: nan, POSITIVE_INFINITY: inf } = Number;
 
-function expectClose(actual: NDArray, expected: number[], rtol = 2e-15, atol = 0): void {
-  const got = flat(actual);
-  expect(got.length).toBe(expected.length);
-  got.forEach((g, i) => {
-    const e = expected[i];
-    if (Number.isNaN(e) || !Number.isFinite(e)) expect(g, `element ${i}`).toBe(e);
-    else expect(Math.abs(g - e), `element ${i}: ${g} vs ${e}`).toBeLessThanOrEqual(atol + rtol * Math.abs(e));
-  });
-}
+/** This file's tolerances: rtol 2e-15, atol 0. */
+const close = (actual: NDArray, expected: number[], rtol = 2e-15, atol = 0) =>
+  expectClose(actual, expected, rtol, atol);
 
 const geluTanh = (x: NDArray) => gelu(x, { approximate: 'tanh' });
 const CASES: [string, (x: NDArray) => NDArray][] = [
@@ -43,22 +36,22 @@ const valuesArb = (n: number) =>
 
 describe('forward values against 40-digit references', () => {
   it('sigmoid, stable at both tails', () => {
-    expectClose(sigmoid(f64([0, 2, -30, 800, -800])), [0.5, 0.8807970779778824, 9.357622968839299e-14, 1, 0]);
+    close(sigmoid(f64([0, 2, -30, 800, -800])), [0.5, 0.8807970779778824, 9.357622968839299e-14, 1, 0]);
     expect(flat(sigmoid(f64([-745])))[0]).toBeGreaterThan(0);
     expect(flat(sigmoid(array([100, -100])))).toEqual([1, Math.fround(3.7200759760208356e-44)]);
   });
 
   it('relu, leakyRelu, elu, selu', () => {
     expect(flat(relu(f64([-1, 0, 2.5])))).toEqual([0, 0, 2.5]);
-    expectClose(leakyRelu(f64([-2, 3])), [-0.02, 3]);
-    expectClose(leakyRelu(f64([-2, 3]), { negativeSlope: 0.1 }), [-0.2, 3]);
-    expectClose(elu(f64([-1, 2])), [-0.6321205588285577, 2]);
-    expectClose(elu(f64([-1]), { alpha: 2 }), [-1.2642411176571153]);
-    expectClose(selu(f64([-1, 2])), [-1.1113307378125628, 2.101401974710961]);
+    close(leakyRelu(f64([-2, 3])), [-0.02, 3]);
+    close(leakyRelu(f64([-2, 3]), { negativeSlope: 0.1 }), [-0.2, 3]);
+    close(elu(f64([-1, 2])), [-0.6321205588285577, 2]);
+    close(elu(f64([-1]), { alpha: 2 }), [-1.2642411176571153]);
+    close(selu(f64([-1, 2])), [-1.1113307378125628, 2.101401974710961]);
   });
 
   it('gelu (erf form), accurate in both tails', () => {
-    expectClose(
+    close(
       gelu(f64([1, -1, -5, 0.3, 3, -10])),
       [
         0.8413447460685429, -0.15865525393145705, -1.4332578593959695e-6, 0.1853734266566858,
@@ -69,7 +62,7 @@ describe('forward values against 40-digit references', () => {
   });
 
   it('gelu (tanh form)', () => {
-    expectClose(
+    close(
       geluTanh(f64([1, -1, -3, 0.5, 2])),
       [
         0.8411919906082767, -0.1588080093917233, -0.003637392081773019, 0.34571400982514394,
@@ -80,14 +73,11 @@ describe('forward values against 40-digit references', () => {
   });
 
   it('silu and softplus, on both sides of the threshold', () => {
-    expectClose(
-      silu(f64([1, -2, 4, -800])),
-      [0.7310585786300049, -0.23840584404423512, 3.928055160151634, -0],
-    );
-    expectClose(softplus(f64([0, -30, 19.9, 30])), [Math.LN2, 9.357622968839737e-14, 19.900000002277924, 30]);
-    expectClose(softplus(f64([2, 3]), { beta: 2, threshold: 5 }), [2.0090749639589047, 3]);
-    expectClose(softplus(f64([-1]), { beta: 0.5 }), [0.9481539683602134]);
-    expectClose(softplus(f64([800]), { threshold: inf }), [800]); // no overflow without the threshold
+    close(silu(f64([1, -2, 4, -800])), [0.7310585786300049, -0.23840584404423512, 3.928055160151634, -0]);
+    close(softplus(f64([0, -30, 19.9, 30])), [Math.LN2, 9.357622968839737e-14, 19.900000002277924, 30]);
+    close(softplus(f64([2, 3]), { beta: 2, threshold: 5 }), [2.0090749639589047, 3]);
+    close(softplus(f64([-1]), { beta: 0.5 }), [0.9481539683602134]);
+    close(softplus(f64([800]), { threshold: inf }), [800]); // no overflow without the threshold
   });
 });
 
@@ -178,25 +168,22 @@ describe('gradients', () => {
 
   it('match closed forms and 40-digit references (first and second derivatives)', () => {
     const x = f64([0.7]);
-    expectClose(d1(gelu)(x), [0.9766141011336599], 1e-14);
-    expectClose(d2(gelu)(x), [0.4715034393838095], 1e-13);
-    expectClose(d1(geluTanh)(x), [0.9763572186561039], 1e-14);
-    expectClose(d2(geluTanh)(x), [0.4708629268446337], 1e-13);
-    expectClose(d2(silu)(x), [0.3912205946779789], 1e-13);
+    close(d1(gelu)(x), [0.9766141011336599], 1e-14);
+    close(d2(gelu)(x), [0.4715034393838095], 1e-13);
+    close(d1(geluTanh)(x), [0.9763572186561039], 1e-14);
+    close(d2(geluTanh)(x), [0.4708629268446337], 1e-13);
+    close(d2(silu)(x), [0.3912205946779789], 1e-13);
     const s = 1 / (1 + Math.exp(-0.7));
-    expectClose(d1(sigmoid)(x), [s * (1 - s)]);
-    expectClose(d2(sigmoid)(x), [s * (1 - s) * (1 - 2 * s)], 1e-14);
+    close(d1(sigmoid)(x), [s * (1 - s)]);
+    close(d2(sigmoid)(x), [s * (1 - s) * (1 - 2 * s)], 1e-14);
   });
 
   it('follow PyTorch at and around the kinks', () => {
     const x = f64([-2, 0, 3]);
     expect(flat(d1(relu)(x))).toEqual([0, 0, 1]);
-    expectClose(d1((t) => leakyRelu(t, { negativeSlope: 0.1 }))(x), [0.1, 0.1, 1]);
-    expectClose(d1(elu)(x), [Math.exp(-2), 1, 1]);
+    close(d1((t) => leakyRelu(t, { negativeSlope: 0.1 }))(x), [0.1, 0.1, 1]);
+    close(d1(elu)(x), [Math.exp(-2), 1, 1]);
     // softplus: sigmoid(beta x) below the threshold, exactly 1 on the linear side
-    expectClose(d1((t) => softplus(t, { beta: 2, threshold: 4 }))(f64([1, 2.5])), [
-      1 / (1 + Math.exp(-2)),
-      1,
-    ]);
+    close(d1((t) => softplus(t, { beta: 2, threshold: 4 }))(f64([1, 2.5])), [1 / (1 + Math.exp(-2)), 1]);
   });
 });

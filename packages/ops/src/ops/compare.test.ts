@@ -1,6 +1,7 @@
 import { arange, array, DTypeError, type NDArray, ShapeError, zeros } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { f64 } from '../../test/helpers.js';
 import { Tracer } from '../core/tracer.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
@@ -21,7 +22,6 @@ import {
 } from './compare.js';
 import { sum } from './sum.js';
 
-const f64 = (x: number[] | number[][] | number) => array(x, { dtype: 'float64' });
 const bools = (x: NDArray) => [x.toArray()].flat(3).map((v) => v === 1);
 const { NaN: nan } = Number;
 

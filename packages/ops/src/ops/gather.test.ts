@@ -10,23 +10,12 @@ import {
 } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { f64, rand } from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { mul } from './arith.js';
 import { gather, take, takeAlongAxis } from './gather.js';
 import { sum } from './sum.js';
-
-const f64 = (x: NestedArray) => array(x as number[], { dtype: 'float64' });
-
-function rand(shape: readonly number[], seed = 1): NDArray {
-  const a = zeros(shape, { dtype: 'float64' });
-  let s = seed >>> 0;
-  for (let i = 0; i < a.size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a.data[i] = (s / 2 ** 32) * 4 - 2;
-  }
-  return a;
-}
 
 /** Every multi-index of `shape`, row-major. */
 function* indicesOf(shape: readonly number[]): Generator<number[]> {

@@ -1,16 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import {
-  array,
-  broadcastShapes,
-  DTypeError,
-  NDArray,
-  type NestedArray,
-  ShapeError,
-  zeros,
-} from '@lucid-ts/ndarray';
+import { array, broadcastShapes, DTypeError, type NDArray, ShapeError, zeros } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectClose, f64, rand, readConformance, type Tensor, toArr } from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { jvp } from '../transforms/jvp.js';
@@ -20,28 +11,9 @@ import { dot, linear, matmul, outer } from './linalg.js';
 import { sum } from './sum.js';
 import { tanh } from './unary.js';
 
-const f64 = (x: NestedArray) => array(x as number[], { dtype: 'float64' });
-
-function rand(shape: readonly number[], seed = 1, dtype: 'float32' | 'float64' = 'float64'): NDArray {
-  const a = zeros(shape, { dtype });
-  let s = seed >>> 0;
-  for (let i = 0; i < a.size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a.data[i] = (s / 2 ** 32) * 4 - 2;
-  }
-  return a;
-}
-
-function expectClose(actual: NDArray, expected: NDArray, rtol = 1e-9, atol = 1e-10): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.copy().data;
-  const e = expected.copy().data;
-  for (let i = 0; i < e.length; i++) {
-    if (!(Math.abs(a[i] - e[i]) <= atol + rtol * Math.abs(e[i]))) {
-      throw new Error(`element ${i}: got ${a[i]}, expected ${e[i]}`);
-    }
-  }
-}
+/** This file's tolerances: rtol 1e-9, atol 1e-10. */
+const close = (actual: NDArray, expected: NDArray, rtol = 1e-9, atol = 1e-10) =>
+  expectClose(actual, expected, rtol, atol);
 
 /** NumPy matmul by definition: vector promotion, batch broadcasting, one `get` per term. */
 function refMatmul(a: NDArray, b: NDArray): NDArray {
@@ -73,50 +45,38 @@ function refMatmul(a: NDArray, b: NDArray): NDArray {
 }
 
 describe('linear.json fixtures (PyTorch float64): outputs and VJPs', () => {
-  interface T {
-    shape: number[];
-    data: number[];
-  }
   interface Case {
     id: string;
     op: 'linear' | 'matmul';
-    inputs: Record<string, T | null>;
-    output: T;
-    cotangent: T;
-    grads: Record<string, T>;
+    inputs: Record<string, Tensor | null>;
+    output: Tensor;
+    cotangent: Tensor;
+    grads: Record<string, Tensor>;
   }
-  const path = fileURLToPath(new URL('../../../../../shared/conformance/linear.json', import.meta.url));
-  const cases: Case[] = JSON.parse(readFileSync(path, 'utf8')).cases;
-  const t = (x: T) => new NDArray(Float64Array.from(x.data), x.shape);
+  const cases: Case[] = readConformance('linear').cases;
   for (const c of cases) {
     it(c.id, () => {
       const names = Object.keys(c.inputs).filter((k) => c.inputs[k] !== null);
       const f = (...xs: NDArray[]) =>
         c.op === 'matmul' ? matmul(xs[0], xs[1]) : linear(xs[0], xs[1], xs[2] ?? null);
-      const [out, pullback] = vjp(f, ...names.map((k) => t(c.inputs[k]!)));
-      expectClose(out, t(c.output));
-      const grads = pullback(t(c.cotangent));
-      for (const [i, k] of names.entries()) expectClose(grads[i], t(c.grads[k]));
+      const [out, pullback] = vjp(f, ...names.map((k) => toArr(c.inputs[k]!)));
+      close(out, toArr(c.output));
+      const grads = pullback(toArr(c.cotangent));
+      for (const [i, k] of names.entries()) close(grads[i], toArr(c.grads[k]));
     });
   }
 });
 
 describe('hvp.json matmul_tanh_sq: second order through a broadcast batched matmul', () => {
-  interface T {
-    shape: number[];
-    data: number[];
-  }
-  const path = fileURLToPath(new URL('../../../../../shared/conformance/hvp.json', import.meta.url));
   const cases: {
     id: string;
     fn: string;
-    inputs: Record<string, T>;
-    output: T;
-    grads: Record<string, T>;
-    vector: Record<string, T>;
-    hvp: Record<string, T>;
-  }[] = JSON.parse(readFileSync(path, 'utf8')).cases;
-  const t = (x: T) => new NDArray(Float64Array.from(x.data), x.shape);
+    inputs: Record<string, Tensor>;
+    output: Tensor;
+    grads: Record<string, Tensor>;
+    vector: Record<string, Tensor>;
+    hvp: Record<string, Tensor>;
+  }[] = readConformance('hvp').cases;
   for (const c of cases.filter((k) => k.fn === 'matmul_tanh_sq')) {
     it(c.id, () => {
       const f = (a: NDArray, b: NDArray) => {
@@ -124,14 +84,14 @@ describe('hvp.json matmul_tanh_sq: second order through a broadcast batched matm
         return sum(mul(y, y));
       };
       const g = (a: NDArray, b: NDArray) => grad(f, { argnums: [0, 1] })(a, b) as NDArray[];
-      const [a, b] = [t(c.inputs.a), t(c.inputs.b)];
-      expectClose(f(a, b), t(c.output));
+      const [a, b] = [toArr(c.inputs.a), toArr(c.inputs.b)];
+      close(f(a, b), toArr(c.output));
       const [ga, gb] = g(a, b);
-      expectClose(ga, t(c.grads.a));
-      expectClose(gb, t(c.grads.b));
-      const [, [ha, hb]] = jvp(g, [a, b], [t(c.vector.a), t(c.vector.b)]);
-      expectClose(ha, t(c.hvp.a));
-      expectClose(hb, t(c.hvp.b));
+      close(ga, toArr(c.grads.a));
+      close(gb, toArr(c.grads.b));
+      const [, [ha, hb]] = jvp(g, [a, b], [toArr(c.vector.a), toArr(c.vector.b)]);
+      close(ha, toArr(c.hvp.a));
+      close(hb, toArr(c.hvp.b));
     });
   }
 });
@@ -159,7 +119,7 @@ describe('matmul', () => {
           for (let i = 1; i <= lead; i++) if (ba[ba.length - i] !== bb[bb.length - i]) bb[bb.length - i] = 1;
           const a = rand(va ? [k] : [...ba, m, k], seed);
           const b = rand(vb ? [k] : [...bb, k, n], seed + 1);
-          expectClose(matmul(a, b), refMatmul(a, b), 1e-12, 1e-12);
+          close(matmul(a, b), refMatmul(a, b), 1e-12, 1e-12);
         },
       ),
       { seed: 42, numRuns: 50 },
@@ -204,7 +164,7 @@ describe('matmul', () => {
         const x = va(a);
         const y = vb(b).slice({ stop: x.shape[1] }, { stop: 11 });
         const x2 = x.slice(null, { stop: y.shape[0] });
-        expectClose(matmul(x2, y), matmul(x2.copy(), y.copy()), 1e-12, 1e-12);
+        close(matmul(x2, y), matmul(x2.copy(), y.copy()), 1e-12, 1e-12);
       }
   });
 
@@ -214,7 +174,7 @@ describe('matmul', () => {
     const b = rand([512, 30], 4);
     const r32 = matmul(a.astype('float32'), b.astype('float32'));
     expect(r32.dtype).toBe('float32');
-    expectClose(
+    close(
       r32,
       matmul(a.astype('float32').astype('float64'), b.astype('float32').astype('float64')),
       1e-6,
@@ -280,8 +240,8 @@ describe('linear', () => {
     const x = rand([2, 3, 4], 1);
     const w = rand([5, 4], 2);
     const b = rand([5], 3);
-    expectClose(linear(x, w, b), add(refMatmul(x, w.transpose()), b), 1e-12, 1e-12);
-    expectClose(linear(x.slice(0, 0), w), refMatmul(x.slice(0, 0), w.transpose()), 1e-12, 1e-12);
+    close(linear(x, w, b), add(refMatmul(x, w.transpose()), b), 1e-12, 1e-12);
+    close(linear(x.slice(0, 0), w), refMatmul(x.slice(0, 0), w.transpose()), 1e-12, 1e-12);
     expect(linear(zeros([0, 4]), w, b).shape).toEqual([0, 5]);
   });
 
@@ -324,7 +284,7 @@ describe('dot and outer', () => {
     let s = 0;
     for (let l = 0; l < 4; l++) s += a.get(1, 2, l) * b.get(3, l, 1);
     expect(d.get(1, 2, 3, 1)).toBeCloseTo(s, 12);
-    expectClose(dot(a, rand([4, 6], 3)), refMatmul(a, rand([4, 6], 3)));
+    close(dot(a, rand([4, 6], 3)), refMatmul(a, rand([4, 6], 3)));
     expect(() => dot(a, rand([5, 3, 2]))).toThrow(
       new ShapeError('dot: inner dimensions differ, got [2,3,4] and [5,3,2]'),
     );

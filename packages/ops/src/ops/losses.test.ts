@@ -1,6 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { ArgumentError, array, DTypeError, type NDArray, ShapeError, zeros } from '@lucid-ts/ndarray';
 import { describe, expect, it } from 'vitest';
+import {
+  expectClose,
+  f64,
+  flat,
+  i32,
+  randn,
+  readConformance,
+  type Tensor,
+  toArr,
+} from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { jvp } from '../transforms/jvp.js';
@@ -10,53 +19,6 @@ import { linear } from './linalg.js';
 import { binaryCrossEntropyWithLogits, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss } from './losses.js';
 import { tanh } from './unary.js';
 
-type Nested = number | Nested[];
-const f64 = (x: Nested) => array(x as number[], { dtype: 'float64' });
-const i32 = (x: Nested) => array(x as number[], { dtype: 'int32' });
-
-function randn(shape: number[], seed: number, scale = 1): NDArray {
-  let s = seed * 2654435761 + 12345;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) data[i] = scale * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return array(data).reshape(shape);
-}
-
-function flat(x: NDArray): number[] {
-  const c = x.contiguous();
-  return Array.from(c.data as ArrayLike<number>).slice(0, c.size);
-}
-
-function expectClose(
-  actual: NDArray,
-  expected: NDArray | number[] | number,
-  rtol = 1e-12,
-  atol = 1e-12,
-): void {
-  const e = typeof expected === 'number' ? [expected] : Array.isArray(expected) ? expected : flat(expected);
-  if (typeof expected === 'object' && !Array.isArray(expected)) expect(actual.shape).toEqual(expected.shape);
-  const a = flat(actual);
-  expect(a.length).toBe(e.length);
-  a.forEach((v, i) => {
-    if (Number.isNaN(e[i])) expect(v).toBeNaN();
-    else if (v === e[i]) return;
-    else if (!(Math.abs(v - e[i]) <= atol + rtol * Math.abs(e[i]))) {
-      throw new Error(`element ${i}: got ${v}, expected ${e[i]}`);
-    }
-  });
-}
-
-interface T {
-  shape: number[];
-  data: number[];
-  dtype?: string;
-}
-const toArr = (t: T) => array(t.data, { dtype: t.dtype === 'int32' ? 'int32' : 'float64' }).reshape(t.shape);
-
 const lossOps: Record<string, (a: NDArray, b: NDArray, o: never) => NDArray> = {
   mseLoss,
   crossEntropy,
@@ -65,7 +27,7 @@ const lossOps: Record<string, (a: NDArray, b: NDArray, o: never) => NDArray> = {
 };
 
 describe('softmax_loss.json fixtures: losses', () => {
-  const file = JSON.parse(readFileSync('/work/shared/conformance/softmax_loss.json', 'utf8'));
+  const file = readConformance('softmax_loss');
   for (const c of file.cases.filter((k: { op: string }) => k.op in lossOps)) {
     it(c.id, () => {
       const input = toArr(c.inputs.input);
@@ -78,7 +40,7 @@ describe('softmax_loss.json fixtures: losses', () => {
       expectClose(y, toArr(c.output), 1e-9, 1e-10);
       const grads = pullback(toArr(c.cotangent));
       for (const [k, g] of Object.entries(c.grads)) {
-        expectClose(grads[k === 'input' ? 0 : 1], toArr(g as T), 1e-9, 1e-10);
+        expectClose(grads[k === 'input' ? 0 : 1], toArr(g as Tensor), 1e-9, 1e-10);
       }
     });
   }
@@ -260,7 +222,7 @@ describe('loss gradients', () => {
   });
 
   it('hvp.json: mlp_tanh_ce, mlp_gelu_ce_smooth, mse_tanh_linear, bce_logits_linear', () => {
-    const hvp = JSON.parse(readFileSync('/work/shared/conformance/hvp.json', 'utf8'));
+    const hvp = readConformance('hvp');
     type In = Record<string, NDArray>;
     const fns: Record<string, (i: In, target: NDArray) => NDArray> = {
       mlp_tanh_ce: (i, t) => crossEntropy(linear(tanh(linear(i.x, i.W1, i.b1)), i.W2, i.b2), t),
@@ -278,7 +240,7 @@ describe('loss gradients', () => {
       const floats: In = {};
       for (const k of Object.keys(c.vector)) floats[k] = toArr(c.inputs[k]);
       const target = c.inputs.target ? toArr(c.inputs.target) : zeros([0]);
-      const vector = Object.fromEntries(Object.entries(c.vector).map(([k, v]) => [k, toArr(v as T)]));
+      const vector = Object.fromEntries(Object.entries(c.vector).map(([k, v]) => [k, toArr(v as Tensor)]));
       const f = (i: In) => fns[c.fn](i, target);
       expectClose(f(floats), toArr(c.output), 1e-9, 1e-10);
       const g = grad(f)(floats);

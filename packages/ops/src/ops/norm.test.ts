@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { ArgumentError, array, type NDArray, ShapeError, zeros } from '@lucid-ts/ndarray';
+import { ArgumentError, type NDArray, ShapeError, zeros } from '@lucid-ts/ndarray';
 import { describe, expect, it } from 'vitest';
+import { expectClose, flat, randn, readConformance, type Tensor, toArr } from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { jvp } from '../transforms/jvp.js';
@@ -9,36 +9,6 @@ import { mul } from './arith.js';
 import { batchNorm, groupNorm, layerNorm } from './norm.js';
 import { sum } from './sum.js';
 import { tanh } from './unary.js';
-
-function randn(shape: number[], seed: number, scale = 1, shift = 0): NDArray {
-  let s = seed * 2654435761 + 12345;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    data[i] = shift + scale * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return array(data).reshape(shape);
-}
-
-function flat(x: NDArray): number[] {
-  const c = x.contiguous();
-  return Array.from(c.data as ArrayLike<number>).slice(0, c.size);
-}
-
-function expectClose(actual: NDArray, expected: NDArray | number[], rtol = 1e-12, atol = 1e-12): void {
-  const e = Array.isArray(expected) ? expected : flat(expected);
-  if (!Array.isArray(expected)) expect(actual.shape).toEqual(expected.shape);
-  const a = flat(actual);
-  expect(a.length).toBe(e.length);
-  a.forEach((v, i) => {
-    if (!(Math.abs(v - e[i]) <= atol + rtol * Math.abs(e[i]))) {
-      throw new Error(`element ${i}: got ${v}, expected ${e[i]}`);
-    }
-  });
-}
 
 /** Normalises each group of flat indices (biased variance) and applies per-index scale and shift. */
 function refNorm(
@@ -65,18 +35,13 @@ function refNorm(
   });
 }
 
-interface T {
-  shape: number[];
-  data: number[];
-}
-const toArr = (t: T) => array(t.data, { dtype: 'float64' }).reshape(t.shape);
-const maybe = (t: T | null) => (t ? toArr(t) : null);
+const maybe = (t: Tensor | null) => (t ? toArr(t) : null);
 
 type NormFn = (x: NDArray, w: NDArray | null, b: NDArray | null, o: never) => NDArray;
 const normOps: Record<string, NormFn> = { layerNorm, batchNorm, groupNorm } as Record<string, NormFn>;
 
 describe('norm.json fixtures (PyTorch float64)', () => {
-  const file = JSON.parse(readFileSync('/work/shared/conformance/norm.json', 'utf8'));
+  const file = readConformance('norm');
   for (const c of file.cases) {
     it(c.id, () => {
       const w = maybe(c.inputs.weight);
@@ -88,12 +53,12 @@ describe('norm.json fixtures (PyTorch float64)', () => {
       const grads = (pullback as (ct: NDArray) => NDArray[])(toArr(c.cotangent));
       const order = ['x', 'weight', 'bias'];
       for (const [k, g] of Object.entries(c.grads))
-        expectClose(grads[order.indexOf(k)], toArr(g as T), 1e-9, 1e-10);
+        expectClose(grads[order.indexOf(k)], toArr(g as Tensor), 1e-9, 1e-10);
     });
   }
 
   it('hvp.json: layernorm_cube, batchnorm_cube, groupnorm_tanh_sq', () => {
-    const hvp = JSON.parse(readFileSync('/work/shared/conformance/hvp.json', 'utf8'));
+    const hvp = readConformance('hvp');
     const cube = (y: NDArray) => sum(mul(mul(y, y), y));
     const fns: Record<string, (i: Record<string, NDArray>) => NDArray> = {
       layernorm_cube: (i) => cube(layerNorm(i.x, i.w, i.b, { normalizedShape: [3, 4], eps: 1e-5 })),
@@ -106,8 +71,8 @@ describe('norm.json fixtures (PyTorch float64)', () => {
     const cases = hvp.cases.filter((k: { fn: string }) => k.fn in fns);
     expect(cases.length).toBe(3);
     for (const c of cases) {
-      const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, toArr(v as T)]));
-      const vector = Object.fromEntries(Object.entries(c.vector).map(([k, v]) => [k, toArr(v as T)]));
+      const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, toArr(v as Tensor)]));
+      const vector = Object.fromEntries(Object.entries(c.vector).map(([k, v]) => [k, toArr(v as Tensor)]));
       expectClose(fns[c.fn](inputs), toArr(c.output), 1e-9, 1e-10);
       const g = grad(fns[c.fn])(inputs);
       const [, hv] = jvp((i: Record<string, NDArray>) => grad(fns[c.fn])(i), [inputs], [vector]);

@@ -1,26 +1,12 @@
 import { array, type NDArray, ShapeError, zeros } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { f64, randn } from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { mul } from './arith.js';
 import { all, any, argmax, argmin, cumprod, cumsum, exclusiveProd } from './reduce-extra.js';
 import { sum } from './sum.js';
-
-type Nested = number | Nested[];
-const f64 = (x: Nested) => array(x as number[], { dtype: 'float64' });
-
-function randn(shape: number[], seed: number): NDArray {
-  let s = seed * 2654435761 + 12345;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) data[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return array(data).reshape(shape);
-}
 
 /** Reference scan along `axis` with nested loops over a [a, b, c] array. */
 function refScan(

@@ -1,48 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { ArgumentError, array, type NDArray, normalizeAxes, ShapeError, zeros } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectClose, f64, flat, randn, readConformance, toArr } from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { vjp } from '../transforms/vjp.js';
 import { mul } from './arith.js';
 import { logsumexp, max, mean, min, prod, std, variance, var as varOp } from './reduce.js';
 import { sum } from './sum.js';
-
-type Nested = number | Nested[];
-const f64 = (x: Nested) => array(x as number[], { dtype: 'float64' });
-
-/** Deterministic pseudo-random normals (Box–Muller over a small LCG). */
-function randn(shape: number[], seed: number): NDArray {
-  let s = seed * 2654435761 + 12345;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) data[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return array(data).reshape(shape);
-}
-
-function flat(x: NDArray): number[] {
-  const c = x.contiguous();
-  return Array.from(c.data as ArrayLike<number>).slice(0, c.size);
-}
-
-function expectClose(actual: NDArray, expected: NDArray | number[], rtol = 1e-12, atol = 1e-12): void {
-  const e = Array.isArray(expected) ? expected : flat(expected);
-  if (!Array.isArray(expected)) expect(actual.shape).toEqual(expected.shape);
-  const a = flat(actual);
-  expect(a.length).toBe(e.length);
-  a.forEach((v, i) => {
-    if (Number.isNaN(e[i])) expect(v).toBeNaN();
-    else if (v === e[i]) return;
-    else if (!(Math.abs(v - e[i]) <= atol + rtol * Math.abs(e[i]))) {
-      throw new Error(`element ${i}: got ${v}, expected ${e[i]}`);
-    }
-  });
-}
 
 /** The values each output element reduces, grouped by output element in row-major order (reference). */
 function groups(x: NDArray, axes: readonly number[]): number[][] {
@@ -80,15 +45,8 @@ const refs: Record<string, (v: number[]) => number> = {
 type ReduceFn = (x: NDArray, o: { axis?: number | number[] | null; keepdims?: boolean }) => NDArray;
 const ops: Record<string, ReduceFn> = { sum, mean, prod, max, min, var: varOp, std, logsumexp };
 
-interface T {
-  shape: number[];
-  data: number[];
-  dtype?: string;
-}
-const toArr = (t: T) => array(t.data, { dtype: t.dtype === 'int32' ? 'int32' : 'float64' }).reshape(t.shape);
-
 describe('reduce.json fixtures (PyTorch float64)', () => {
-  const file = JSON.parse(readFileSync('/work/shared/conformance/reduce.json', 'utf8'));
+  const file = readConformance('reduce');
   for (const c of file.cases) {
     it(c.id, () => {
       const op = ops[c.op] as (x: NDArray, o: unknown) => NDArray;

@@ -1,18 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   ArgumentError,
   arange,
   array,
   assign,
-  NDArray,
-  type NestedArray,
+  type NDArray,
   ShapeError,
   type SliceSpec,
   zeros,
 } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectClose, f64, rand, readConformance, type Tensor, toArr } from '../../test/helpers.js';
 import { Tracer } from '../core/tracer.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
@@ -24,47 +22,21 @@ import { reshape } from './reshape.js';
 import { expandDims, flip, moveaxis, pad, permute, slice, squeeze, transpose, unsqueeze } from './shape.js';
 import { sum } from './sum.js';
 
-const f64 = (x: NestedArray) => array(x as number[], { dtype: 'float64' });
-
-/** Deterministic float64 values in [-2, 2) (no Math.random: the tests must be reproducible). */
-function rand(shape: readonly number[], seed = 1): NDArray {
-  const a = zeros(shape, { dtype: 'float64' });
-  let s = seed >>> 0;
-  for (let i = 0; i < a.size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a.data[i] = (s / 2 ** 32) * 4 - 2;
-  }
-  return a;
-}
-
-function expectClose(actual: NDArray, expected: NDArray, rtol = 1e-9, atol = 1e-10): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.copy().data;
-  const e = expected.copy().data;
-  for (let i = 0; i < e.length; i++) {
-    if (!(Math.abs(a[i] - e[i]) <= atol + rtol * Math.abs(e[i]))) {
-      throw new Error(`element ${i}: got ${a[i]}, expected ${e[i]}`);
-    }
-  }
-}
+/** This file's tolerances: rtol 1e-9, atol 1e-10. */
+const close = (actual: NDArray, expected: NDArray, rtol = 1e-9, atol = 1e-10) =>
+  expectClose(actual, expected, rtol, atol);
 
 describe('shape.json fixtures (PyTorch float64): outputs and VJPs', () => {
-  interface T {
-    shape: number[];
-    data: number[];
-  }
   interface Case {
     id: string;
     op: string;
     args: Record<string, never>;
-    inputs: Record<string, T>;
-    output: T;
-    cotangent: T;
-    grads: Record<string, T>;
+    inputs: Record<string, Tensor>;
+    output: Tensor;
+    cotangent: Tensor;
+    grads: Record<string, Tensor>;
   }
-  const path = fileURLToPath(new URL('../../../../../shared/conformance/shape.json', import.meta.url));
-  const cases: Case[] = JSON.parse(readFileSync(path, 'utf8')).cases;
-  const t = (x: T) => new NDArray(Float64Array.from(x.data), x.shape);
+  const cases: Case[] = readConformance('shape').cases;
   // biome-ignore lint/suspicious/noExplicitAny: fixture args are untyped JSON
   const ops: Record<string, (args: any, ...xs: NDArray[]) => NDArray> = {
     reshape: (a, x) => reshape(x, a.shape),
@@ -94,11 +66,11 @@ describe('shape.json fixtures (PyTorch float64): outputs and VJPs', () => {
       const names = Object.keys(c.inputs);
       const [out, pullback] = vjp(
         (...xs: NDArray[]) => ops[c.op](c.args, ...xs),
-        ...names.map((k) => t(c.inputs[k])),
+        ...names.map((k) => toArr(c.inputs[k])),
       );
-      expectClose(out, t(c.output));
-      const grads = pullback(t(c.cotangent));
-      for (const [i, k] of names.entries()) expectClose(grads[i], t(c.grads[k]));
+      close(out, toArr(c.output));
+      const grads = pullback(toArr(c.cotangent));
+      for (const [i, k] of names.entries()) close(grads[i], toArr(c.grads[k]));
     });
   }
 });

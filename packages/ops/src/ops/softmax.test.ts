@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { array, type NDArray, ShapeError, zeros } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectClose, f64, flat, randn, readConformance, type Tensor, toArr } from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { jvp } from '../transforms/jvp.js';
@@ -9,40 +9,6 @@ import { vjp } from '../transforms/vjp.js';
 import { mul } from './arith.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { sum } from './sum.js';
-
-type Nested = number | Nested[];
-const f64 = (x: Nested) => array(x as number[], { dtype: 'float64' });
-
-function randn(shape: number[], seed: number, scale = 1): NDArray {
-  let s = seed * 2654435761 + 12345;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) data[i] = scale * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return array(data).reshape(shape);
-}
-
-function flat(x: NDArray): number[] {
-  const c = x.contiguous();
-  return Array.from(c.data as ArrayLike<number>).slice(0, c.size);
-}
-
-function expectClose(actual: NDArray, expected: NDArray | number[], rtol = 1e-12, atol = 1e-12): void {
-  const e = Array.isArray(expected) ? expected : flat(expected);
-  if (!Array.isArray(expected)) expect(actual.shape).toEqual(expected.shape);
-  const a = flat(actual);
-  expect(a.length).toBe(e.length);
-  a.forEach((v, i) => {
-    if (Number.isNaN(e[i])) expect(v).toBeNaN();
-    else if (v === e[i]) return;
-    else if (!(Math.abs(v - e[i]) <= atol + rtol * Math.abs(e[i]))) {
-      throw new Error(`element ${i}: got ${v}, expected ${e[i]}`);
-    }
-  });
-}
 
 /** Reference softmax along `axis` of a [p, q, r] array with plain loops (no max shift: small inputs). */
 function refSoftmax(x: NDArray, axis: number, log: boolean): number[] {
@@ -64,14 +30,8 @@ function refSoftmax(x: NDArray, axis: number, log: boolean): number[] {
   return out;
 }
 
-interface T {
-  shape: number[];
-  data: number[];
-}
-const toArr = (t: T) => array(t.data, { dtype: 'float64' }).reshape(t.shape);
-
 describe('softmax_loss.json fixtures: softmax and logSoftmax', () => {
-  const file = JSON.parse(readFileSync('/work/shared/conformance/softmax_loss.json', 'utf8'));
+  const file = readConformance('softmax_loss');
   const ops: Record<string, typeof softmax> = { softmax, logSoftmax };
   for (const c of file.cases.filter((k: { op: string }) => k.op in ops)) {
     it(c.id, () => {
@@ -81,14 +41,14 @@ describe('softmax_loss.json fixtures: softmax and logSoftmax', () => {
     });
   }
   it('hvp.json softmax_dot and logsoftmax_sq', () => {
-    const hvp = JSON.parse(readFileSync('/work/shared/conformance/hvp.json', 'utf8'));
+    const hvp = readConformance('hvp');
     const fns: Record<string, (i: Record<string, NDArray>) => NDArray> = {
       softmax_dot: (i) => sum(mul(softmax(i.x, { axis: -1 }), i.c)),
       logsoftmax_sq: (i) => sum(mul(logSoftmax(i.x, { axis: 1 }), logSoftmax(i.x, { axis: 1 }))),
     };
     for (const c of hvp.cases.filter((k: { fn: string }) => k.fn in fns)) {
-      const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, toArr(v as T)]));
-      const vector = Object.fromEntries(Object.entries(c.vector).map(([k, v]) => [k, toArr(v as T)]));
+      const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, toArr(v as Tensor)]));
+      const vector = Object.fromEntries(Object.entries(c.vector).map(([k, v]) => [k, toArr(v as Tensor)]));
       const g = grad(fns[c.fn])(inputs);
       const [, hv] = jvp((i: Record<string, NDArray>) => grad(fns[c.fn])(i), [inputs], [vector]);
       for (const k of Object.keys(c.grads)) {

@@ -1,6 +1,7 @@
 import { array, DTypeError, type NDArray, zeros } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectClose, f64, flat } from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { sum } from './sum.js';
@@ -26,19 +27,11 @@ import {
   tanh,
 } from './unary.js';
 
-const f64 = (x: number[] | number) => array(x, { dtype: 'float64' });
-const flat = (x: NDArray) => [x.toArray()].flat(4) as number[];
 const { NaN: nan, POSITIVE_INFINITY: inf } = Number;
 
-function expectClose(actual: NDArray, expected: number[], rtol = 1e-15, atol = 0): void {
-  const got = flat(actual);
-  expect(got.length).toBe(expected.length);
-  got.forEach((g, i) => {
-    const e = expected[i];
-    if (Number.isNaN(e) || !Number.isFinite(e)) expect(g, `element ${i}`).toBe(e);
-    else expect(Math.abs(g - e), `element ${i}: ${g} vs ${e}`).toBeLessThanOrEqual(atol + rtol * Math.abs(e));
-  });
-}
+/** This file's tolerances: rtol 1e-15, atol 0. */
+const close = (actual: NDArray, expected: number[], rtol = 1e-15, atol = 0) =>
+  expectClose(actual, expected, rtol, atol);
 
 type Domain = 'any' | 'positive' | 'awayFromZero' | 'small';
 interface Case {
@@ -88,24 +81,24 @@ const valuesArb = (n: number) =>
 
 describe('forward values', () => {
   it('match hand-computed values', () => {
-    expectClose(exp(f64([0, 1, -1])), [1, Math.E, 0.36787944117144233]);
-    expectClose(expm1(f64([1e-10, 1])), [1.00000000005e-10, 1.718281828459045]);
-    expectClose(log(f64([1, 2, Math.E])), [0, Math.LN2, 1]);
-    expectClose(log1p(f64([1e-10, 1])), [9.9999999995e-11, Math.LN2]);
-    expectClose(sqrt(f64([4, 2])), [2, Math.SQRT2]);
-    expectClose(rsqrt(f64([4, 0.25, 2])), [0.5, 2, 0.7071067811865475]);
-    expectClose(tanh(f64([0.5, -20])), [0.46211715726000974, -1]);
-    expectClose(sin(f64([Math.PI / 6])), [0.5], 1e-15, 1e-16);
-    expectClose(cos(f64([Math.PI / 3])), [0.5], 1e-15, 1e-16);
-    expectClose(tan(f64([Math.PI / 4])), [1], 1e-15);
-    expectClose(reciprocal(f64([4, -0.5])), [0.25, -2]);
-    expectClose(square(f64([-3, 0.5])), [9, 0.25]);
-    expectClose(erf(f64([0.5, -3])), [0.5204998778130465, -0.9999779095030014]);
-    expectClose(erfc(f64([6, -1])), [2.1519736712498913e-17, 1.8427007929497148], 2e-15);
-    expectClose(abs(f64([-2.5, 3])), [2.5, 3]);
-    expectClose(sign(f64([-2.5, 0, 3])), [-1, 0, 1]);
-    expectClose(floor(f64([-1.5, 1.5, 2])), [-2, 1, 2]);
-    expectClose(ceil(f64([-1.5, 1.5, 2])), [-1, 2, 2]);
+    close(exp(f64([0, 1, -1])), [1, Math.E, 0.36787944117144233]);
+    close(expm1(f64([1e-10, 1])), [1.00000000005e-10, 1.718281828459045]);
+    close(log(f64([1, 2, Math.E])), [0, Math.LN2, 1]);
+    close(log1p(f64([1e-10, 1])), [9.9999999995e-11, Math.LN2]);
+    close(sqrt(f64([4, 2])), [2, Math.SQRT2]);
+    close(rsqrt(f64([4, 0.25, 2])), [0.5, 2, 0.7071067811865475]);
+    close(tanh(f64([0.5, -20])), [0.46211715726000974, -1]);
+    close(sin(f64([Math.PI / 6])), [0.5], 1e-15, 1e-16);
+    close(cos(f64([Math.PI / 3])), [0.5], 1e-15, 1e-16);
+    close(tan(f64([Math.PI / 4])), [1], 1e-15);
+    close(reciprocal(f64([4, -0.5])), [0.25, -2]);
+    close(square(f64([-3, 0.5])), [9, 0.25]);
+    close(erf(f64([0.5, -3])), [0.5204998778130465, -0.9999779095030014]);
+    close(erfc(f64([6, -1])), [2.1519736712498913e-17, 1.8427007929497148], 2e-15);
+    close(abs(f64([-2.5, 3])), [2.5, 3]);
+    close(sign(f64([-2.5, 0, 3])), [-1, 0, 1]);
+    close(floor(f64([-1.5, 1.5, 2])), [-2, 1, 2]);
+    close(ceil(f64([-1.5, 1.5, 2])), [-1, 2, 2]);
   });
 
   it('round rounds halves to even, like PyTorch and NumPy', () => {
@@ -122,7 +115,7 @@ describe('forward values', () => {
       fc.property(valuesArb(6), (raw) => {
         for (const c of CASES.filter((k) => k.name !== 'erf' && k.name !== 'erfc')) {
           const v = raw.map((t) => toDomain(t, c.domain));
-          expectClose(c.op(f64(v)), v.map(c.ref));
+          close(c.op(f64(v)), v.map(c.ref));
           const x32 = array(v, { dtype: 'float32' });
           const r32 = c.op(x32);
           expect(r32.dtype).toBe('float32');
@@ -225,22 +218,22 @@ describe('gradients', () => {
     const x = f64([0.3, -1.2, 2]);
     const g = (op: (x: NDArray) => NDArray, at = x) => flat(grad((t: NDArray) => sum(op(t)))(at));
     expect(g(abs)).toEqual([1, -1, 1]);
-    expectClose(
+    close(
       grad((t: NDArray) => sum(tanh(t)))(x),
       flat(x).map((v) => 1 - Math.tanh(v) ** 2),
       1e-15,
       1e-16,
     );
-    expectClose(
+    close(
       grad((t: NDArray) => sum(erf(t)))(x),
       flat(x).map((v) => (2 / Math.sqrt(Math.PI)) * Math.exp(-v * v)),
     );
     const p = f64([0.5, 4]);
-    expectClose(grad((t: NDArray) => sum(rsqrt(t)))(p), [-0.5 * 0.5 ** -1.5, -0.5 * 4 ** -1.5]);
-    expectClose(grad((t: NDArray) => sum(log1p(t)))(p), [1 / 1.5, 1 / 5]);
+    close(grad((t: NDArray) => sum(rsqrt(t)))(p), [-0.5 * 0.5 ** -1.5, -0.5 * 4 ** -1.5]);
+    close(grad((t: NDArray) => sum(log1p(t)))(p), [1 / 1.5, 1 / 5]);
     // second derivative of sin is -sin
     const d2 = grad((t: NDArray) => sum(grad((u: NDArray) => sum(sin(u)))(t)))(x);
-    expectClose(
+    close(
       d2,
       flat(x).map((v) => -Math.sin(v)),
       1e-15,

@@ -1,5 +1,6 @@
 import { ArgumentError, array, DTypeError, type NDArray, ShapeError, zeros } from '@lucid-ts/ndarray';
 import { describe, expect, it } from 'vitest';
+import { f64 } from '../../test/helpers.js';
 import { normal, truncatedNormal, truncatedSampler, uniform } from './continuous.js';
 import { bits, key, split } from './keys.js';
 import { erfinv } from './special.js';
@@ -13,8 +14,6 @@ function moments(x: NDArray): { mean: number; variance: number } {
   for (let i = 0; i < d.length; i++) v += (d[i] - mean) ** 2;
   return { mean, variance: v / (d.length - 1) };
 }
-
-const f64 = (x: unknown) => array(x as number[], { dtype: 'float64' });
 
 describe('uniform', () => {
   it('reproduces jax.random.uniform(PRNGKey(0)) exactly and is built from the top 23 bits', () => {

@@ -1,16 +1,10 @@
 import { ArgumentError, array, DTypeError, type NDArray, ShapeError } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chiSquare } from '../../test/helpers.js';
 import { uniform } from './continuous.js';
 import { bernoulli, randint, residue64 } from './discrete.js';
 import { bits, key, split } from './keys.js';
-
-/** Pearson's chi-square statistic of counts against equal expected counts. */
-function chiSquare(counts: number[]): number {
-  const total = counts.reduce((a, b) => a + b, 0);
-  const e = total / counts.length;
-  return counts.reduce((s, c) => s + (c - e) ** 2 / e, 0);
-}
 
 function countTrue(x: NDArray): number {
   let c = 0;

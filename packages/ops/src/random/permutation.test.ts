@@ -1,18 +1,14 @@
 import { ArgumentError, arange, array, type NDArray } from '@lucid-ts/ndarray';
 import { describe, expect, it } from 'vitest';
+import { chiSquare, f64 } from '../../test/helpers.js';
 import { mul } from '../ops/arith.js';
 import { checkGrads } from '../transforms/check.js';
 import { randint } from './discrete.js';
 import { bits, foldIn, key, split } from './keys.js';
 import { choice, permutation } from './permutation.js';
 
-const f64 = (x: unknown) => array(x as number[], { dtype: 'float64' });
 const sorted = (x: NDArray) => Array.from(x.data).sort((a, b) => a - b);
 const iota = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-function chiSquare(counts: number[], expected: number[]): number {
-  return counts.reduce((s, c, i) => s + (c - expected[i]) ** 2 / expected[i], 0);
-}
 
 describe('permutation', () => {
   it('is a permutation of arange(n), as int32, for small, multi-round and radix-sorted sizes', () => {
