@@ -14,6 +14,11 @@ export interface VjpContext<P> {
   /** The primitive's output, at the same level as `inputs`. */
   readonly output: NDArray;
   readonly params: P;
+  /**
+   * Which inputs need a cotangent (those traced by the transform running the backward pass). A rule may
+   * return `null` for the others to skip their work, e.g. the input gradient of a layer fed with data.
+   */
+  readonly needsGradient: readonly boolean[];
 }
 
 /**

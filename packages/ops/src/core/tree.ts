@@ -95,7 +95,10 @@ export function treeStructureEqual(a: PyTree, b: PyTree): boolean {
  * @example treeMap((w, g) => sub(w, mul(0.1, g)), params, grads)
  */
 export function treeMap<T extends PyTree>(
-  f: (leaf: Leaf, ...rest: Leaf[]) => unknown,
+  // Leaves are typed loosely so callers can annotate them (`(p: NDArray, g: NDArray) => ...`) for trees
+  // they know hold only arrays.
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  f: (leaf: any, ...rest: any[]) => unknown,
   tree: T,
   ...rest: PyTree[]
 ): T {

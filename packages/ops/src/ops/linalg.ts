@@ -20,7 +20,10 @@ const matmulPrim = definePrimitive({
   name: 'matmul',
   impl: ([a, b]) => kernels.matmul(a, b),
   // d(AB) = dA B + A dB, so Ā = C̄ Bᵀ and B̄ = Aᵀ C̄ (per batch element).
-  vjp: (ct, { inputs: [a, b] }) => [matmul(ct, mT(b)), matmul(mT(a), ct)],
+  vjp: (ct, { inputs: [a, b], needsGradient: [na, nb] }) => [
+    na ? matmul(ct, mT(b)) : null,
+    nb ? matmul(mT(a), ct) : null,
+  ],
 });
 
 const prod = (xs: readonly number[]) => xs.reduce((p, d) => p * d, 1);

@@ -93,7 +93,12 @@ export function backward(roots: readonly (readonly [Tracer, NDArray])[]): Map<Tr
         `${node.prim.name}: has no derivative, but a gradient flows through it (inputs ${node.inputs.map((x) => fmtShape(x.shape)).join(', ')})`,
       );
     }
-    const grads = rule(ct, node);
+    const grads = rule(ct, {
+      inputs: node.inputs,
+      output: node.output,
+      params: node.params,
+      needsGradient: node.parents.map((q) => q !== null),
+    });
     node.parents.forEach((p, i) => {
       const g = grads[i];
       if (!p || !g) return;
