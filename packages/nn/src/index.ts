@@ -1,0 +1,12 @@
+export * as init from './init.js';
+export * from './io/index.js';
+export type { ForwardOptions, Key, Layer, LayerDefinition } from './layer.js';
+export { defineLayer, sequential, statelessLayer } from './layer.js';
+export * from './layers/activation.js';
+export type { FloatDType, SpatialArg } from './layers/common.js';
+export * from './layers/conv.js';
+export * from './layers/linear.js';
+export * from './layers/misc.js';
+export * from './layers/norm.js';
+export * from './layers/pool.js';
+export * from './optim/index.js';

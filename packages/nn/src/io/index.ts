@@ -1,0 +1,3 @@
+export { loadNpy, saveNpy } from './npy.js';
+export type { LoadSafetensorsOptions, SafetensorsFile, SaveSafetensorsOptions } from './safetensors.js';
+export { loadSafetensors, readSafetensors, saveSafetensors } from './safetensors.js';
