@@ -38,6 +38,15 @@ export function layerName(fn: string, entries: readonly (readonly [string, unkno
   return `${fn}(${shown.map(([k, v]) => `${k}=${fmtValue(v)}`).join(', ')})`;
 }
 
+/** Throws unless a layer's config is an object; `required` names the fields a user must give. */
+export function checkConfig(fn: string, config: unknown, required: string): void {
+  if (config === null || typeof config !== 'object') {
+    throw new ArgumentError(
+      `${fn}: config must be an object with ${required}, got ${JSON.stringify(config)}`,
+    );
+  }
+}
+
 /** A positive integer config value. */
 export function positiveInt(fn: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {

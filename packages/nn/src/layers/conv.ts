@@ -8,6 +8,7 @@ import * as ops from '@lucid-ts/ops';
 import { type Layer, statelessLayer } from '../layer.js';
 import {
   checkChannelsFirst,
+  checkConfig,
   defaultWeightAndBias,
   type FloatDType,
   floatDTypeOption,
@@ -71,11 +72,7 @@ function checkCommon(
   c: ConvConfig | ConvTransposeConfig,
   extra: [string, unknown, unknown][],
 ): Checked {
-  if (c === null || typeof c !== 'object') {
-    throw new ArgumentError(
-      `${fn}: config must be an object with inChannels, outChannels and kernelSize, got ${JSON.stringify(c)}`,
-    );
-  }
+  checkConfig(fn, c, 'inChannels, outChannels and kernelSize');
   const cin = positiveInt(fn, 'inChannels', c.inChannels);
   const cout = positiveInt(fn, 'outChannels', c.outChannels);
   const groups = positiveInt(fn, 'groups', c.groups ?? 1);

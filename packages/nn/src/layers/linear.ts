@@ -3,6 +3,7 @@ import { ArgumentError, fmtShape, type NDArray, ShapeError } from '@lucid-ts/nda
 import * as ops from '@lucid-ts/ops';
 import { type Layer, statelessLayer } from '../layer.js';
 import {
+  checkConfig,
   checkInput,
   defaultWeightAndBias,
   type FloatDType,
@@ -36,11 +37,7 @@ export interface LinearConfig {
  */
 export function linear(config: LinearConfig): Layer<LinearParams, null> {
   const fn = 'linear';
-  if (config === null || typeof config !== 'object') {
-    throw new ArgumentError(
-      `linear: config must be an object with inFeatures and outFeatures, got ${JSON.stringify(config)}`,
-    );
-  }
+  checkConfig(fn, config, 'inFeatures and outFeatures');
   const inF = positiveInt(fn, 'inFeatures', config.inFeatures);
   const outF = positiveInt(fn, 'outFeatures', config.outFeatures);
   const bias = config.bias ?? true;

@@ -7,6 +7,7 @@ import * as ops from '@lucid-ts/ops';
 import { normal } from '../init.js';
 import { type Layer, statelessLayer } from '../layer.js';
 import {
+  checkConfig,
   checkInput,
   type FloatDType,
   floatDTypeOption,
@@ -111,11 +112,7 @@ export interface EmbeddingConfig {
  */
 export function embedding(config: EmbeddingConfig): Layer<EmbeddingParams, null> {
   const fn = 'embedding';
-  if (config === null || typeof config !== 'object') {
-    throw new ArgumentError(
-      `embedding: config must be an object with numEmbeddings and embeddingDim, got ${JSON.stringify(config)}`,
-    );
-  }
+  checkConfig(fn, config, 'numEmbeddings and embeddingDim');
   const num = positiveInt(fn, 'numEmbeddings', config.numEmbeddings);
   const dim = positiveInt(fn, 'embeddingDim', config.embeddingDim);
   const dtype = floatDTypeOption(fn, config.dtype);

@@ -16,6 +16,7 @@ import { ones, zeros } from '../init.js';
 import { defineLayer, type Layer, statelessLayer } from '../layer.js';
 import {
   checkChannels,
+  checkConfig,
   checkInput,
   type FloatDType,
   floatDTypeOption,
@@ -75,11 +76,7 @@ function batchNormNd(
   form: string,
   config: BatchNormConfig,
 ): Layer<NormParams, BatchNormState> {
-  if (config === null || typeof config !== 'object') {
-    throw new ArgumentError(
-      `${fn}: config must be an object with numFeatures, got ${JSON.stringify(config)}`,
-    );
-  }
+  checkConfig(fn, config, 'numFeatures');
   const c = positiveInt(fn, 'numFeatures', config.numFeatures);
   const eps = epsOption(fn, config.eps);
   const momentum = config.momentum === null ? null : numberIn(fn, 'momentum', config.momentum ?? 0.1, 0, 1);
@@ -260,11 +257,7 @@ export interface GroupNormConfig {
  */
 export function groupNorm(config: GroupNormConfig): Layer<NormParams, null> {
   const fn = 'groupNorm';
-  if (config === null || typeof config !== 'object') {
-    throw new ArgumentError(
-      `groupNorm: config must be an object with numGroups and numChannels, got ${JSON.stringify(config)}`,
-    );
-  }
+  checkConfig(fn, config, 'numGroups and numChannels');
   const g = positiveInt(fn, 'numGroups', config.numGroups);
   const c = positiveInt(fn, 'numChannels', config.numChannels);
   if (c % g !== 0) {

@@ -6,7 +6,14 @@
 import { ArgumentError, type NDArray } from '@lucid-ts/ndarray';
 import * as ops from '@lucid-ts/ops';
 import { type Layer, statelessLayer } from '../layer.js';
-import { checkChannelsFirst, layerName, type SpatialArg, spatialList, within } from './common.js';
+import {
+  checkChannelsFirst,
+  checkConfig,
+  layerName,
+  type SpatialArg,
+  spatialList,
+  within,
+} from './common.js';
 
 /** Params of a layer without any: `{}`. */
 export type NoParams = Record<string, never>;
@@ -46,10 +53,8 @@ export interface AdaptivePoolConfig {
 
 type Pool<O> = (x: NDArray, options: O) => NDArray;
 
-function checkConfig(fn: string, d: number, c: MaxPoolConfig | AvgPoolConfig): void {
-  if (c === null || typeof c !== 'object') {
-    throw new ArgumentError(`${fn}: config must be an object with kernelSize, got ${JSON.stringify(c)}`);
-  }
+function checkPoolConfig(fn: string, d: number, c: MaxPoolConfig | AvgPoolConfig): void {
+  checkConfig(fn, c, 'kernelSize');
   const k = spatialList(fn, 'kernelSize', c.kernelSize, d, 1);
   if (c.stride !== undefined && c.stride !== null) spatialList(fn, 'stride', c.stride, d, 1);
   const p = spatialList(fn, 'padding', c.padding ?? 0, d, 0);
@@ -78,7 +83,7 @@ function maxPoolNd(
   op: Pool<ops.MaxPoolOptions & { returnIndices?: false }>,
   c: MaxPoolConfig,
 ): Layer<NoParams, null> {
-  checkConfig(fn, d, c);
+  checkPoolConfig(fn, d, c);
   const name = layerName(fn, [
     ['k', c.kernelSize],
     ['stride', c.stride ?? c.kernelSize, c.kernelSize],
@@ -96,7 +101,7 @@ function avgPoolNd(
   op: Pool<ops.AvgPoolOptions>,
   c: AvgPoolConfig,
 ): Layer<NoParams, null> {
-  checkConfig(fn, d, c);
+  checkPoolConfig(fn, d, c);
   const name = layerName(fn, [
     ['k', c.kernelSize],
     ['stride', c.stride ?? c.kernelSize, c.kernelSize],
