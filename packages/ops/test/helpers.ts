@@ -94,3 +94,25 @@ export function readConformance(name: string): { cases: any[] } {
   const url = new URL(`../../../../shared/conformance/${name}.json`, import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8'));
 }
+
+/** Row-major multi-index of flat index `f` in `shape`. */
+export function unravel(f: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let i = shape.length - 1; i >= 0; i--) {
+    idx[i] = f % shape[i];
+    f = Math.floor(f / shape[i]);
+  }
+  return idx;
+}
+
+/** Product of a list of sizes. */
+export const prod = (v: readonly number[]): number => v.reduce((p, q) => p * q, 1);
+
+/** Σ a·b over all elements, in row-major order (any strides). */
+export function vdot(a: NDArray, b: NDArray): number {
+  const x = a.copy().data;
+  const y = b.copy().data;
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * y[i];
+  return s;
+}

@@ -1,6 +1,7 @@
 import { NDArray, zeros } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { prod, rand, unravel } from '../../test/helpers.js';
 import {
   type ConvGeometry,
   convForwardKernel,
@@ -10,28 +11,6 @@ import {
 } from './conv.js';
 
 type Float = 'float32' | 'float64';
-
-function rand(shape: readonly number[], seed: number, dtype: Float = 'float64'): NDArray {
-  const a = zeros(shape, { dtype });
-  let s = seed >>> 0;
-  for (let i = 0; i < a.size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a.data[i] = (s / 2 ** 32) * 4 - 2;
-  }
-  return a;
-}
-
-/** Row-major multi-index of flat index `f` in `shape`. */
-function unravel(f: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let i = shape.length - 1; i >= 0; i--) {
-    idx[i] = f % shape[i];
-    f = Math.floor(f / shape[i]);
-  }
-  return idx;
-}
-
-const prod = (v: readonly number[]) => v.reduce((p, q) => p * q, 1);
 
 /**
  * The trilinear form by definition, one term at a time: y = conv(x, w), and the two adjoints at g. Input

@@ -1,6 +1,7 @@
-import { type NDArray, zeros } from '@lucid-ts/ndarray';
+import type { NDArray } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { rand as uniform, vdot } from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { jvp } from '../transforms/jvp.js';
@@ -10,23 +11,8 @@ import { type ConvGeometry, conv, convInputGrad, convWeightGrad } from './conv-p
 import { sum } from './sum.js';
 import { tanh } from './unary.js';
 
-function rand(shape: readonly number[], seed: number): NDArray {
-  const a = zeros(shape, { dtype: 'float64' });
-  let s = seed >>> 0;
-  for (let i = 0; i < a.size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a.data[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return a;
-}
-
-function vdot(a: NDArray, b: NDArray): number {
-  const x = a.copy().data;
-  const y = b.copy().data;
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * y[i];
-  return s;
-}
+/** Uniform values in [-1, 1) from `seed` (the helpers' generator with half-width 1). */
+const rand = (shape: readonly number[], seed: number) => uniform(shape, seed, 'float64', 1);
 
 interface Case {
   geom: ConvGeometry;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ArgumentError, array, DTypeError, NDArray, ShapeError, zeros } from '@lucid-ts/ndarray';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { prod, rand as uniform, unravel, vdot } from '../../test/helpers.js';
 import { checkGrads } from '../transforms/check.js';
 import { grad } from '../transforms/grad.js';
 import { jvp } from '../transforms/jvp.js';
@@ -22,22 +23,16 @@ import {
 import { sum } from './sum.js';
 import { sin, tanh } from './unary.js';
 
+/** Uniform values in [-1, 1) from `seed` (the helpers' generator with half-width 1). */
+const rand = (shape: readonly number[], seed: number, dtype: 'float32' | 'float64' = 'float64') =>
+  uniform(shape, seed, dtype, 1);
+
 type ConvFn = typeof conv1d;
 type ConvTFn = typeof convTranspose1d;
 const CONV: Record<string, ConvFn> = { conv1d, conv2d, conv3d };
 const CONVT: Record<string, ConvTFn> = { convTranspose1d, convTranspose2d, convTranspose3d };
 const convOf = (d: number) => [conv1d, conv2d, conv3d][d - 1];
 const convTOf = (d: number) => [convTranspose1d, convTranspose2d, convTranspose3d][d - 1];
-
-function rand(shape: readonly number[], seed: number, dtype: 'float32' | 'float64' = 'float64'): NDArray {
-  const a = zeros(shape, { dtype });
-  let s = seed >>> 0;
-  for (let i = 0; i < a.size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a.data[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return a;
-}
 
 function expectClose(actual: NDArray, expected: NDArray, rtol = 1e-9, atol = 1e-10): void {
   expect(actual.shape).toEqual(expected.shape);
@@ -49,25 +44,6 @@ function expectClose(actual: NDArray, expected: NDArray, rtol = 1e-9, atol = 1e-
     }
   }
 }
-
-function vdot(a: NDArray, b: NDArray): number {
-  const x = a.copy().data;
-  const y = b.copy().data;
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * y[i];
-  return s;
-}
-
-function unravel(f: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let i = shape.length - 1; i >= 0; i--) {
-    idx[i] = f % shape[i];
-    f = Math.floor(f / shape[i]);
-  }
-  return idx;
-}
-
-const prod = (v: readonly number[]) => v.reduce((p, q) => p * q, 1);
 
 interface Geometry {
   stride: number[];
